@@ -1,0 +1,51 @@
+"""Decorators shared by the pages of several apps."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from aftersales.accounts.roles import STAFF
+
+
+def staff_required(view):
+    """Signed-in service staff only; customers have the portal."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_customer or not (request.user.roles & STAFF):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def signed_in_fragment(view):
+    """For fragments a page polls (htmx): 401 with nothing to swap when the session has
+    ended, rather than the sign-in page drawn inside the fragment."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return HttpResponse(status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(request, value: str | None) -> str | None:
+    """`value` if it is a place on this site to send the browser back to, else None."""
+    if not value:
+        return None
+    hosts = {request.get_host()}
+    site = urlsplit(settings.SITE_URL).netloc
+    if site:
+        hosts.add(site)
+    if url_has_allowed_host_and_scheme(value, allowed_hosts=hosts, require_https=False):
+        return value
+    return None
