@@ -182,6 +182,7 @@ def _on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """`postgres` tests run only on PostgreSQL, `redis` tests only with REDIS_URL set (CI's
     second run has both); `browser` tests only where Chromium is installed, saying how to get
@@ -209,6 +210,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.django_db(**{**db.kwargs, "serialized_rollback": True}), append=False
             )
+    # pytest-django runs the tests that need no database after the transactional ones, which
+    # leave the tables empty; a test that reaches the database through a fixture it asks for
+    # by name at run time would then find no seeded rows. Transactional tests go last.
+    items.sort(key=_is_transactional)
+
+
+def _is_transactional(item) -> bool:
+    db = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (db and db.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the rows serialized after migrating where every connection object finds them.
+    Django keeps them on the connection, and connections are context-local: once Playwright
+    runs its event loop in this thread, a test gets another connection object that lacks
+    them, and the seeded rows (roles, calendars, policies) would not come back after the
+    previous transactional test emptied the tables."""
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        type(connection)._test_serialized_contents = contents
 
 
 # --- the browser ----------------------------------------------------------------------------

@@ -57,9 +57,9 @@ def test_the_desk_records_a_revisit_call(browser, close_case, dispatcher, qualit
     page.click(f"[data-testid=case-revisit-{revisit.pk}]")
     # The retry time shows only for a call that did not reach the customer.
     page.click("[data-testid=reached-no]")
-    assert page.is_visible("[data-testid=retry-at]")
+    page.wait_for_selector("[data-testid=retry-at]", state="visible")
     page.click("[data-testid=reached-yes]")
-    assert not page.is_visible("[data-testid=retry-at]")
+    page.wait_for_selector("[data-testid=retry-at]", state="hidden")
     page.click("[data-testid=satisfied-no]")
     page.fill("[data-testid=notes]", "客户认为维修太慢")
     page.check("[data-testid=open-complaint]")

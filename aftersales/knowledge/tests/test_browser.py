@@ -56,5 +56,5 @@ def test_a_customer_searches_from_the_header_on_a_phone(
     box.fill("摄像头 黑屏")
     box.press("Enter")
     page.wait_for_load_state("networkidle")
-    table = page.locator("[data-testid=case-table]").inner_text()
+    table = page.locator("[data-testid=requests]").inner_text()
     assert mine.number in table and theirs.number not in table

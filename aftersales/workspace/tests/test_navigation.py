@@ -27,7 +27,7 @@ def menu(client, user, url=None):
         ("customer", ["My requests", "New request", "Knowledge base"]),
     ],
 )
-def test_each_role_sees_its_menu(client, request, who, expected):
+def test_each_role_sees_its_menu(db, client, request, who, expected):
     assert [label for label, _active in menu(client, request.getfixturevalue(who))] == expected
 
 
