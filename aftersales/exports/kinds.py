@@ -150,7 +150,7 @@ class CaseListExport(ExportKind):
 
     def back_url(self, *, user: User, params: dict) -> str | None:
         if user.is_customer:
-            return None  # the portal's list is its own
+            return reverse("portal:home")  # the portal's list of requests
         query = params.get("query") or ""
         return reverse("workspace:case-list") + (f"?{query}" if query else "")
 

@@ -399,3 +399,25 @@ def test_the_kind_describes_its_filters(dispatcher, cases, engineer):
         "Reported: 2026-11-01 – …"
     )
     assert kind.describe(user=dispatcher, params={"query": ""}) == "All cases you may see"
+
+
+def test_a_customer_exports_from_the_portal_and_gets_only_its_requests(
+    client, customer, customer_b, cases, django_capture_on_commit_callbacks
+):
+    client.force_login(customer)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert 'data-testid="export-form"' in home and reverse("exports:start") in home
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exports:start"), {"kind": "case_list", "query": ""})
+    job = ExportJob.objects.get(owner=customer)
+    assert response.url == reverse("exports:detail", args=[job.pk])
+    page = client.get(response.url).content.decode()
+    assert 'href="/portal/"><i class="ti ti-arrow-left' in page  # back to the portal
+    download = client.get(reverse("exports:download", args=[job.pk]))
+    assert {r[0] for r in downloaded_rows(download)[1:]} == {
+        cases["a_new"].number,
+        cases["a_done"].number,
+    }
+    client.force_login(customer_b)
+    assert client.get(reverse("exports:detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("exports:download", args=[job.pk])).status_code == 404
