@@ -314,3 +314,30 @@ def test_the_case_page_speaks_chinese(dispatcher, org_a, asset_a):
     assert "新建" in body  # the status badge
     assert "P2 二级 – 功能严重受损" in body
     assert "工单已创建（电话），故障级别 P2" in body  # the timeline
+
+
+def test_the_field_service_parts_and_portal_pages_speak_chinese(
+    dispatcher, customer, org_a, asset_a
+):
+    case = services.case_create(
+        actor=dispatcher,
+        organisation=org_a,
+        title="3号摄像头夜间黑屏",
+        severity="P3",
+        channel="phone",
+        assets=[asset_a],
+    )
+    staff = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    staff.force_login(dispatcher)
+    page = staff.get(reverse("workspace:case", args=[case.number])).content.decode()
+    assert "派工" in page and "Dispatch a visit" not in page
+    assert "满意度与回访" in page and "Satisfaction and revisits" not in page
+    panel = staff.get(reverse("rma:case-panel", args=[case.number])).content.decode()
+    assert "预留备件" in panel and "Reserve a part" not in panel
+
+    portal = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    portal.force_login(customer)
+    form = portal.get(reverse("portal:new")).content.decode()
+    assert "对您的业务影响有多大？" in form and "How badly is your work affected?" not in form
+    home = portal.get(reverse("portal:home")).content.decode()
+    assert "新建服务请求" in home and "New request" not in home
