@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LocationKind(models.TextChoices):
@@ -14,7 +15,7 @@ class MoveKind(models.TextChoices):
     RESERVE = "reserve", _("Reserved")
     RELEASE = "release", _("Released")
     CONSUME = "consume", _("Consumed")
-    TRANSFER = "transfer", _("Transferred")
+    TRANSFER = "transfer", pgettext_lazy("kind of stock move", "Transferred")
     LOAN = "loan", _("Lent out")
     RETURN = "return", _("Returned to stock")
     SCRAP = "scrap", _("Scrapped")

@@ -1,5 +1,6 @@
-"""The zh-Hans catalogue: complete, placeholders intact, the committed .mo compiled from the
-committed .po, and the translations in use where the UI, the API and the timeline speak."""
+"""The zh-Hans catalogues: complete, placeholders intact, the committed .mo compiled from the
+committed .po, in step with the source's translatable strings, and the translations in use where
+the UI, the API and the timeline speak."""
 
 import ast
 import datetime as dt
@@ -11,18 +12,27 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+import aftersales
 from aftersales.cases import services
 from aftersales.cases.choices import Status
 from aftersales.cases.transitions import Action
 from aftersales.core.errors import ValidationError
 
+PACKAGE = Path(aftersales.__file__).parent
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES"
 PO = CATALOGUE / "django.po"
 MO = CATALOGUE / "django.mo"
+# The project's catalogue and those of apps that keep their own (notifications): makemessages
+# writes a string to the catalogue of the nearest locale folder above its source file.
+CATALOGUES = [CATALOGUE, *sorted(PACKAGE.glob("*/locale/zh_Hans/LC_MESSAGES"))]
+# What `make messages` leaves out of the catalogues; keep in step with the Makefile.
+MAKEMESSAGES_IGNORE = ["settings/*", "*/tests/*"]
+GETTEXT_TOOLS = ("xgettext", "msguniq", "msgmerge", "msgattrib")
 
 # The placeholders a translation must keep, each with its conversion spec.
 PLACEHOLDER = re.compile(
@@ -110,9 +120,18 @@ def mo_messages(path: Path) -> dict:
         return without_creation_date(dict(gettext.GNUTranslations(handle)._catalog))
 
 
+@pytest.fixture(
+    scope="module",
+    params=CATALOGUES,
+    ids=[str(path.relative_to(PACKAGE).parent.parent) for path in CATALOGUES],
+)
+def catalogue(request) -> Path:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def entries():
-    return parse_po(PO)
+def entries(catalogue):
+    return parse_po(catalogue / "django.po")
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +143,15 @@ def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
-def test_the_parser_reads_the_whole_catalogue(entries, messages):
+def test_the_catalogues_are_found():
+    assert CATALOGUE.is_dir() and PACKAGE / "notifications/locale/zh_Hans/LC_MESSAGES" in CATALOGUES
+    for path in CATALOGUES:
+        assert (path / "django.po").is_file() and (path / "django.mo").is_file(), path
+
+
+def test_the_parser_reads_the_whole_catalogue():
+    entries = parse_po(PO)
+    messages = [e for e in entries if e.msgid]
     assert entries[0].msgid == "" and len(messages) == len(entries) - 1
     assert len(messages) > 500
     assert len({(e.msgctxt, e.msgid) for e in messages}) == len(messages)
@@ -170,23 +197,71 @@ def test_python_format_flags_match_the_placeholders(messages):
             text % names  # raises on a broken or extra placeholder
 
 
-def test_the_committed_mo_holds_the_committed_po(entries):
+def test_the_committed_mo_holds_the_committed_po(catalogue, entries):
     """A .po edited without compilemessages ships stale Chinese: the .mo must carry exactly
     the .po's translations."""
-    assert mo_messages(MO) == without_creation_date(messages_of(entries))
+    assert mo_messages(catalogue / "django.mo") == without_creation_date(messages_of(entries))
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
-def test_the_committed_mo_is_what_msgfmt_compiles(tmp_path):
+def test_the_committed_mo_is_what_msgfmt_compiles(catalogue, tmp_path):
     compiled = tmp_path / "django.mo"
     result = subprocess.run(  # noqa: S603 (fixed arguments, our own files)
-        [shutil.which("msgfmt"), "--check", "-o", str(compiled), str(PO)],
+        [shutil.which("msgfmt"), "--check", "-o", str(compiled), str(catalogue / "django.po")],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert mo_messages(MO) == mo_messages(compiled)
+    assert mo_messages(catalogue / "django.mo") == mo_messages(compiled)
+
+
+def message_keys(path: Path) -> set[tuple]:
+    return {(e.msgctxt, e.msgid, e.msgid_plural) for e in parse_po(path) if e.msgid}
+
+
+@pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in GETTEXT_TOOLS),
+    reason=f"makemessages needs GNU gettext ({', '.join(GETTEXT_TOOLS)}); apt-get install gettext",
+)
+def test_the_catalogues_hold_every_translatable_string_of_the_source(
+    tmp_path, settings, monkeypatch
+):
+    """A string added to the source without `make messages` shows in English to Chinese users.
+    Run makemessages as the Makefile does, over a copy of the sources with empty catalogues, and
+    compare the messages it finds with the committed catalogues."""
+    copy = tmp_path / "aftersales"
+
+    def left_out(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n == "__pycache__" or n.endswith((".po", ".mo", ".pot"))}
+
+    shutil.copytree(PACKAGE, copy, ignore=left_out)
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
+    call_command(
+        "makemessages",
+        locale=["zh_Hans"],
+        ignore_patterns=MAKEMESSAGES_IGNORE,
+        no_location=True,
+        no_obsolete=True,
+        verbosity=0,
+    )
+
+    missing = {}
+    for path in CATALOGUES:
+        relative = path.relative_to(PACKAGE)
+        found = message_keys(copy / relative / "django.po")
+        assert len(found) > 0.9 * len(message_keys(path / "django.po")), "extraction failed"
+        lacking = found - message_keys(path / "django.po")
+        for context, msgid, _plural in sorted(lacking, key=lambda key: (key[1], key[0] or "")):
+            missing.setdefault(str(relative), []).append(
+                f"{msgid!r}" + (f" (context {context!r})" if context else "")
+            )
+    assert not missing, (
+        "Translatable strings of the source are not in the committed catalogues: run "
+        "`make messages`, translate them (scripts/po_batch.py) and commit the .po and .mo.\n"
+        + "\n".join(f"{where}: {', '.join(msgids)}" for where, msgids in missing.items())
+    )
 
 
 # --- the translations in use --------------------------------------------------------------
@@ -239,3 +314,30 @@ def test_the_case_page_speaks_chinese(dispatcher, org_a, asset_a):
     assert "新建" in body  # the status badge
     assert "P2 二级 – 功能严重受损" in body
     assert "工单已创建（电话），故障级别 P2" in body  # the timeline
+
+
+def test_the_field_service_parts_and_portal_pages_speak_chinese(
+    dispatcher, customer, org_a, asset_a
+):
+    case = services.case_create(
+        actor=dispatcher,
+        organisation=org_a,
+        title="3号摄像头夜间黑屏",
+        severity="P3",
+        channel="phone",
+        assets=[asset_a],
+    )
+    staff = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    staff.force_login(dispatcher)
+    page = staff.get(reverse("workspace:case", args=[case.number])).content.decode()
+    assert "派工" in page and "Dispatch a visit" not in page
+    assert "满意度与回访" in page and "Satisfaction and revisits" not in page
+    panel = staff.get(reverse("rma:case-panel", args=[case.number])).content.decode()
+    assert "预留备件" in panel and "Reserve a part" not in panel
+
+    portal = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    portal.force_login(customer)
+    form = portal.get(reverse("portal:new")).content.decode()
+    assert "对您的业务影响有多大？" in form and "How badly is your work affected?" not in form
+    home = portal.get(reverse("portal:home")).content.decode()
+    assert "新建服务请求" in home and "New request" not in home

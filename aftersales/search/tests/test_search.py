@@ -186,7 +186,9 @@ def test_blank_or_punctuation_only_search_lists_everything_or_nothing(
 
 
 def test_a_too_long_search_is_refused(api, dispatcher, night):
-    response = api.as_user(dispatcher).get("/api/v1/cases/", {"search": "摄" * 201})
+    response = api.as_user(dispatcher).get(
+        "/api/v1/cases/", {"search": "摄" * 201}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert_error(
         response, 400, field="search", message="The search is too long: at most 200 characters."
     )
