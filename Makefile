@@ -61,15 +61,18 @@ messages: install
 	cd aftersales && AFTERSALES_VAR_DIR=../var ../$(BIN)/aftersales makemessages -l zh_Hans --no-obsolete --no-location -i "settings/*" -i "*/tests/*"
 	cd aftersales && AFTERSALES_VAR_DIR=../var ../$(BIN)/aftersales compilemessages -l zh_Hans
 
-# The sample documents (and, later, page screenshots) from a demo database of their own under
-# var/samples/, so the database you work with is left alone. Add a sample in an app's samples.py.
+# The sample documents and the page screenshots from a demo database of their own under
+# var/samples/, so the database you work with is left alone. Add a sample in an app's samples.py,
+# a page in SHOTS of aftersales/core/screenshots.py.
 SAMPLES_ENV := AFTERSALES_VAR_DIR=var/samples MEDIA_ROOT=var/samples/media DATABASE_URL=sqlite:///var/samples/aftersales.sqlite3
+SAMPLES_PASSWORD := samples-only
 
 screenshots: install
 	rm -rf var/samples
 	$(SAMPLES_ENV) $(BIN)/aftersales migrate --noinput -v0
-	$(SAMPLES_ENV) $(BIN)/aftersales demo --password samples-only >/dev/null
+	$(SAMPLES_ENV) $(BIN)/aftersales demo --password $(SAMPLES_PASSWORD) >/dev/null
 	$(SAMPLES_ENV) $(BIN)/aftersales samples --out docs/samples
+	$(SAMPLES_ENV) $(BIN)/aftersales screenshots --out docs/screenshots --password $(SAMPLES_PASSWORD)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules var/static

@@ -22,6 +22,7 @@ from aftersales.core.demo.stories import World, stories_run
 from aftersales.customers.models import Asset, Organisation
 from aftersales.dispatch import demo as dispatch_demo
 from aftersales.feedback.demo import feedback_add
+from aftersales.knowledge.demo import knowledge_demo_create
 from aftersales.rma.demo import rma_demo_create
 
 SEED = 20240517
@@ -88,6 +89,7 @@ def demo_load(*, password: str | None = None, seed: int = SEED) -> DemoReport:
         # stories stay as they were.
         feedback_add(rng=random.Random(seed + 1), anchor=anchor, desk=users["dispatcher"])
         rma_demo_create(anchor=anchor, users=users)
+        knowledge_demo_create(users=users)
         states = Counter(Case.objects.values_list("status", flat=True))
         missing = set(Status.values) - set(states)
         if missing:

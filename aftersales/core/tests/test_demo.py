@@ -118,6 +118,39 @@ class LoadedDemoTests(TestCase):
             self.assertIsNotNone(authenticate(username=username, password=password), username)
         self.assertIsNone(authenticate(username="dispatcher", password=passwords["engineer"]))
 
+    def test_the_knowledge_base_has_articles_from_closed_cases(self):
+        from aftersales.knowledge.models import Article
+
+        articles = Article.objects.select_related("source_case")
+        published = [a for a in articles if a.status == "published"]
+        self.assertGreaterEqual(len(published), 5)
+        self.assertTrue(any(a.audience == "public" for a in published))
+        self.assertEqual([a.status for a in articles if a.status != "published"], ["in_review"])
+        self.assertTrue(all(a.source_case.status == Status.CLOSED for a in articles))
+        self.assertTrue(all(a.created_at <= now() for a in articles))
+
+    def test_every_screenshot_finds_its_page_in_the_demo(self):
+        from django.urls import Resolver404, resolve
+
+        from aftersales.core.management.commands.screenshots import Command
+        from aftersales.core.screenshots import SHOTS
+
+        out = io.StringIO()
+        found = dict(Command(stdout=out).addresses(SHOTS))
+        expected = []
+        for shot in SHOTS:
+            try:
+                resolve(shot.url.split("?")[0] if isinstance(shot.url, str) else "/")
+            except Resolver404:  # a page not built yet (/reports/)
+                self.assertIn(f"{shot.name}: skipped, no page at {shot.url}", out.getvalue())
+            else:
+                expected.append(shot.name)
+        self.assertEqual([shot.name for shot in found], expected)
+        urls = {shot.name: url for shot, url in found.items()}
+        self.assertRegex(urls["03-case"], r"^/cases/\d{8}-\d{6}/$")
+        self.assertRegex(urls["09-portal-case"], r"^/portal/cases/\d{8}-\d{6}/$")
+        self.assertRegex(urls["07-visit-phone"], r"^/visits/\d+/$")
+
     def test_timelines_verify(self):
         report = audit_verify()
         self.assertIsNone(report.first_mismatch)

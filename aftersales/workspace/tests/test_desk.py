@@ -1,5 +1,7 @@
 """The service desk: take a call, open a case from the lookup, record a consultation."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -18,6 +20,28 @@ def test_typing_a_serial_finds_the_customer_and_its_assets(desk, asset_a, contra
     assert response.status_code == 200
     assert "海淀区公安分局" in body and asset_a.serial_number in body and contract_a.number in body
     assert "engineer" in body  # engineers with their load, to assign on the call
+
+
+def test_the_case_form_is_prefilled_with_the_caller_and_the_device_looked_up(
+    desk, org_a, asset_a, site_a
+):
+    from aftersales.customers.tests.factories import AssetFactory, ContactFactory
+
+    ContactFactory(organisation=org_a, name="张科长")
+    caller = ContactFactory(organisation=org_a, name="王警官", mobile="13911112222")
+    other = AssetFactory(site=site_a)
+
+    def checked(body, asset):
+        tag = re.search(rf'<input[^>]*name="assets" value="{asset.pk}"[^>]*>', body).group(0)
+        return " checked" in tag
+
+    body = desk.get(reverse("workspace:desk-lookup"), {"q": asset_a.serial_number.lower()})
+    body = body.content.decode()
+    assert checked(body, asset_a) and not checked(body, other)
+
+    body = desk.get(reverse("workspace:desk-lookup"), {"q": "13911112222"}).content.decode()
+    assert f'<option value="{caller.pk}" selected>王警官</option>' in body
+    assert not checked(body, asset_a)
 
 
 def test_the_lookup_never_shows_nothing_silently(desk, org_a):
