@@ -1,10 +1,13 @@
 /* Small behaviours of the workspace pages (Alpine.js components). No code from elsewhere. */
 document.addEventListener("alpine:init", () => {
+  // The units come translated from the page (<html data-unit-day="天" …>).
+  const units = document.documentElement.dataset;
   const label = (minutes) => {
     const sign = minutes < 0 ? "-" : "";
     const m = Math.abs(Math.round(minutes));
     const d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60), mm = m % 60;
-    return sign + (d ? d + "d " : "") + (d || h ? h + "h " : "") + mm + "m";
+    const day = units.unitDay || "d", hour = units.unitHour || "h", min = units.unitMinute || "m";
+    return sign + (d ? d + day + " " : "") + (d || h ? h + hour + " " : "") + mm + min;
   };
 
   // A clock counting down minutes of working time, as the server last computed them.
