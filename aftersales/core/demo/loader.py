@@ -24,6 +24,7 @@ from aftersales.dispatch import demo as dispatch_demo
 from aftersales.feedback.demo import feedback_add
 from aftersales.knowledge.demo import knowledge_demo_create
 from aftersales.rma.demo import rma_demo_create
+from aftersales.sla.sweep import sla_sweep
 
 SEED = 20240517
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -90,6 +91,9 @@ def demo_load(*, password: str | None = None, seed: int = SEED) -> DemoReport:
         feedback_add(rng=random.Random(seed + 1), anchor=anchor, desk=users["dispatcher"])
         rma_demo_create(anchor=anchor, users=users)
         knowledge_demo_create(users=users)
+        # The clocks as the worker leaves them: reminders, escalation steps and breaches
+        # due by now have fired (a manager finds escalations addressed to them).
+        sla_sweep(now=anchor)
         states = Counter(Case.objects.values_list("status", flat=True))
         missing = set(Status.values) - set(states)
         if missing:

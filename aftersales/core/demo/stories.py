@@ -340,6 +340,10 @@ def fault_story(
     resolve = act(cs.case_resolve, cause=fault.cause, solution=solution, actor=resolver)
     story.then(story.pause(low * 60, high * 60), resolve, office=not urgent)
     if final == Status.RESOLVED:
+        if portal_user is not None and rng.random() < 0.5:  # confirmed, for a manager to close
+            words = rng.choice(phrases.CONFIRMATIONS).format(**ctx)
+            confirm = act(cs.case_confirm, actor=portal_user, note=words)
+            story.then(story.pause(30, 6 * 60), confirm, office=True)
         return story
     if plot.reject:
         reason = say(fault.reject) or rng.choice(phrases.REJECTIONS)
