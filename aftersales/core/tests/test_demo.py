@@ -34,6 +34,7 @@ from aftersales.core.demo.database import (
 from aftersales.core.demo.people import USERNAMES, password_generate
 from aftersales.core.errors import Conflict
 from aftersales.customers.models import Asset, AssetLink, Organisation
+from aftersales.workspace.selectors import manager_board
 
 PASSWORD = "demo-password-1"
 ROLES = {
@@ -91,6 +92,12 @@ class LoadedDemoTests(TestCase):
             else:
                 self.assertEqual(duplicate.status, Status.CLOSED)
                 self.assertEqual(duplicate.master.status, Status.CLOSED)
+
+    def test_the_managers_day_has_escalations_breaches_and_fixes_to_close(self):
+        board = manager_board(user=User.objects.get(username="manager"), now=now())
+        self.assertTrue(board.escalations)
+        self.assertTrue(board.awaiting)
+        self.assertTrue(any(item.case.confirmed_at for item in board.awaiting))  # confirmed
 
     def test_users_have_their_roles(self):
         users = {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
