@@ -92,9 +92,7 @@ def render_pdf(name: str, context: dict, *, folder: str = "dispatch/pdf") -> byt
 
     faces = font_faces()
     uris = [(weight, path.as_uri()) for weight, path in faces]
-    template = select_template(
-        [f"{folder}/{name}.{language()}.html", f"{folder}/{name}.en.html"]
-    )
+    template = select_template([f"{folder}/{name}.{language()}.html", f"{folder}/{name}.en.html"])
     html = template.render({**context, "font_faces": uris, "lang": "zh-Hans"})
     fetcher = _fetcher({uri for _weight, uri in uris})
     with _fonts_lock:
