@@ -36,6 +36,7 @@ urlpatterns = [
     path("knowledge/", include("aftersales.knowledge.urls")),
     path("search/", include("aftersales.search.urls")),
     path("exports/", include("aftersales.exports.urls")),
+    path("reports/", include("aftersales.reports.urls")),
     path("", include("aftersales.workspace.urls")),
     path("", include("aftersales.rma.urls")),
     path("", workspace_views.home, name="home"),

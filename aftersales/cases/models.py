@@ -215,6 +215,33 @@ class Case(ArchivableModel):
             models.Index(
                 fields=["-id"], name="case_unfinished", condition=Q(status__in=UNFINISHED)
             ),
+            # The reports (reports.selectors): one organisation's cases reported, or resolved,
+            # in a period, read from the index alone (PostgreSQL; other databases ignore
+            # `include` and skip these).
+            models.Index(
+                fields=["organisation", "reported_at"],
+                include=[
+                    "id",
+                    "case_type",
+                    "status",
+                    "master",
+                    "severity",
+                    "cause",
+                    "category",
+                    "vendor",
+                    "site",
+                    "project",
+                    "team",
+                    "resolved_at",
+                ],
+                name="case_report_reported",
+            ),
+            models.Index(
+                fields=["organisation", "resolved_at"],
+                include=["id", "case_type", "status", "master", "project", "team", "resolved_by"],
+                name="case_report_resolved",
+                condition=Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

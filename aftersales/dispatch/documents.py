@@ -84,16 +84,15 @@ def _shared_font_config():
     return _font_config
 
 
-def render_pdf(name: str, context: dict) -> bytes:
-    """The PDF of template `dispatch/pdf/<name>.<language>.html` (English where the
-    language has none)."""
+def render_pdf(name: str, context: dict, *, folder: str = "dispatch/pdf") -> bytes:
+    """The PDF of template `<folder>/<name>.<language>.html` (English where the language
+    has none); other apps' documents name their own folder (and may extend
+    dispatch/pdf/base.html)."""
     from weasyprint import HTML
 
     faces = font_faces()
     uris = [(weight, path.as_uri()) for weight, path in faces]
-    template = select_template(
-        [f"dispatch/pdf/{name}.{language()}.html", f"dispatch/pdf/{name}.en.html"]
-    )
+    template = select_template([f"{folder}/{name}.{language()}.html", f"{folder}/{name}.en.html"])
     html = template.render({**context, "font_faces": uris, "lang": "zh-Hans"})
     fetcher = _fetcher({uri for _weight, uri in uris})
     with _fonts_lock:

@@ -21,6 +21,15 @@ class Column:
     width: int = 14
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook written whole (see ExportKind.sheets)."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[tuple]
+
+
 class ExportKind:
     """Subclass and register. `clean` checks and normalises the parameters when the export
     is asked for (a bad request is refused then, not in the worker); `rows` yields batches of
@@ -39,6 +48,11 @@ class ExportKind:
 
     def describe(self, *, user: User, params: dict) -> str:
         return ""
+
+    def sheets(self, *, user: User, params: dict) -> list[Sheet] | None:
+        """For a workbook of several small sheets (reports): each sheet's rows, computed at
+        once. None (the default): one sheet of `columns`, its rows from `count` and `rows`."""
+        return None
 
     def count(self, *, user: User, params: dict) -> int:
         raise NotImplementedError

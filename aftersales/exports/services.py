@@ -26,7 +26,7 @@ from aftersales.core.clock import now
 from aftersales.core.errors import Conflict, DomainError, Forbidden, ValidationError
 from aftersales.exports.choices import UNFINISHED, ExportStatus
 from aftersales.exports.models import ExportJob
-from aftersales.exports.registry import ExportKind, kind_get
+from aftersales.exports.registry import ExportKind, Sheet, kind_get
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,11 @@ def _write(job: ExportJob) -> None:
     owner = job.owner
     if not spec.allowed(owner):
         raise Forbidden(_("You may no longer make this export."), code="not_permitted")
-    total = spec.count(user=owner, params=job.params)
+    sheets = spec.sheets(user=owner, params=job.params)
+    if sheets is None:
+        total = spec.count(user=owner, params=job.params)
+    else:
+        total = sum(len(sheet.rows) for sheet in sheets)
     if total > settings.EXPORT_MAX_ROWS:
         raise ValidationError(
             _(
@@ -126,7 +130,10 @@ def _write(job: ExportJob) -> None:
     workdir = Path(settings.VAR_DIR) / "tmp"
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(suffix=".xlsx", dir=workdir) as scratch:
-        done = _workbook(job, spec, scratch.name)
+        if sheets is None:
+            done = _workbook(job, spec, scratch.name)
+        else:
+            done = _workbook_of_sheets(sheets, scratch.name)
         scratch.seek(0)
         stored = default_storage.save(
             f"exports/{job.owner_id}/{uuid.uuid4().hex}.xlsx", File(scratch)
@@ -170,6 +177,29 @@ def _workbook(job: ExportJob, spec: ExportKind, path: str) -> int:
         with contextlib.suppress(Exception):
             sheet.close()  # finish the half-written sheet's stream; the file is dropped
         raise
+    book.save(path)
+    return done
+
+
+def _workbook_of_sheets(sheets: list[Sheet], path: str) -> int:
+    """Several small sheets, each with its header row."""
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    done = 0
+    for spec in sheets:
+        sheet = book.create_sheet(title=_sheet_title(str(spec.title)))
+        for index, column in enumerate(spec.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in spec.columns:
+            cell = WriteOnlyCell(sheet, value=_text(str(column.header)))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for values in spec.rows:
+            sheet.append([_cell(sheet, value) for value in values])
+        done += len(spec.rows)
     book.save(path)
     return done
 

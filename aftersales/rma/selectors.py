@@ -261,20 +261,27 @@ def _period(queryset: QuerySet, field: str, start, end) -> QuerySet:
     return queryset
 
 
-def _used(user: User, start, end) -> QuerySet[StockMove]:
+def _used(user: User, start, end, organisation_id: int | None = None) -> QuerySet[StockMove]:
     """Parts that went to customers (consumed by cases and visits, shipped as replacements)
-    in [start, end), as far as the reader may see: a customer its organisation's."""
+    in [start, end), as far as the reader may see: a customer its organisation's; only
+    `organisation_id`'s when given."""
     moves = StockMove.objects.filter(kind=MoveKind.CONSUME, case__isnull=False)
+    if organisation_id is not None:
+        moves = moves.filter(case__organisation_id=organisation_id)
     return _period(_by_organisation(moves, user, "case__organisation_id"), "created_at", start, end)
 
 
 def parts_used_by_case(
-    *, user: User, start: dt.datetime | None = None, end: dt.datetime | None = None
+    *,
+    user: User,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    organisation_id: int | None = None,
 ) -> list[dict]:
     """Rows of {case_id, case_number, organisation, part_id, part_number, part, quantity},
     by case number then part number."""
     rows = (
-        _used(user, start, end)
+        _used(user, start, end, organisation_id)
         .values(
             "case_id",
             "case__number",
@@ -301,12 +308,16 @@ def parts_used_by_case(
 
 
 def parts_used_by_asset_model(
-    *, user: User, start: dt.datetime | None = None, end: dt.datetime | None = None
+    *,
+    user: User,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    organisation_id: int | None = None,
 ) -> list[dict]:
     """Rows of {asset_model_id, asset_model, vendor, part_id, part_number, part, quantity}
     by the model of the asset each part went into (None where no asset was named)."""
     rows = (
-        _used(user, start, end)
+        _used(user, start, end, organisation_id)
         .values(
             "asset__model_id",
             "asset__model__name",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "aftersales.feedback",
     "aftersales.search",
     "aftersales.knowledge",
+    "aftersales.reports",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.roles import DESK, ENGINEERS, MANAGERS, Role
+from aftersales.reports.selectors import reports_allowed
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ KNOWLEDGE = Item(_("Knowledge base"), "knowledge:list", "book")
 PORTAL_KNOWLEDGE = Item(_("Knowledge base"), "portal-knowledge:list", "book")
 SPARE_PARTS = Item(_("Spare parts"), "rma:parts", "packages")
 RMA = Item(_("RMA"), "rma:board", "truck-return")
+REPORTS = Item(_("Reports"), "reports:dashboard", "chart-bar", also=("reports:field-service",))
 # Who keeps spare parts, replacements and loaners.
 PARTS_DESK = frozenset({Role.SPARE_PARTS_ADMIN, Role.ADMINISTRATOR})
 
@@ -57,6 +59,8 @@ def menu(user) -> list[Item]:
     if user.roles & (DESK | {Role.QUALITY_MANAGER}):
         items.append(REVISITS)
     items.append(KNOWLEDGE)
+    if reports_allowed(user):
+        items.append(REPORTS)
     items.append(EXPORTS)
     return items
 

@@ -17,12 +17,12 @@ def menu(client, user, url=None):
     [
         (
             "dispatcher",
-            ["Service desk", "Visits", "Cases", "Revisits", "Knowledge base", "Exports"],
+            ["Service desk", "Visits", "Cases", "Revisits", "Knowledge base", "Reports", "Exports"],
         ),
         ("engineer", ["My work", "Visits", "Cases", "Knowledge base", "Exports"]),
         (
             "manager",
-            ["Escalations", "Visits", "Cases", "Revisits", "Knowledge base", "Exports"],
+            ["Escalations", "Visits", "Cases", "Revisits", "Knowledge base", "Reports", "Exports"],
         ),
         ("customer", ["My requests", "New request", "Knowledge base"]),
     ],
