@@ -5,7 +5,7 @@
 
 Reads only. By default it measures the largest organisation (most cases) over the year up to
 its latest case, then all organisations together over the same year; each run calls
-`reports.selectors.dashboard` (every figure of the dashboard, 18 queries) after one warm-up
+`reports.selectors.dashboard` (every figure of the dashboard, 19 queries) after one warm-up
 run, `--repeat` times, as a reader of reports found in the database. It prints p50, p95 and the
 worst, per selector as well, and writes bench/out/reports-<time>.json. Target: p95 ≤ 500 ms for
 the largest organisation's year.

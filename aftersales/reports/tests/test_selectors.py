@@ -145,7 +145,7 @@ def test_engineer_scorecards(manager, march):
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(manager, march, django_assert_num_queries):
     f = march()
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         board = selectors.dashboard(user=manager, f=f)
     assert board.summary.reported == 6
     assert board.breach_total == 3
