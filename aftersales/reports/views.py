@@ -45,8 +45,18 @@ def _context(request, f: selectors.ReportFilter) -> dict:
         "params": f.params(),
         "query": urlencode(f.params()),
         "choices": selectors.filter_choices(f=f),
-        "month": f.start.strftime("%Y-%m"),
+        "month": _report_month(f).strftime("%Y-%m"),
     }
+
+
+def _report_month(f: selectors.ReportFilter) -> dt.date:
+    """The month the monthly-report picker offers: the period's own when it is a month or
+    less, else the last whole month before the period's end."""
+    if (f.end - f.start).days <= 31:
+        return f.start
+    if (f.end + dt.timedelta(days=1)).day == 1:  # the period ends with a whole month
+        return f.end
+    return f.end.replace(day=1) - dt.timedelta(days=1)
 
 
 @readers_only

@@ -152,3 +152,17 @@ def test_monthly_report_of_an_unknown_customer_is_404(client, manager, month_dat
     url = reverse("reports:monthly-pdf")
     assert client.get(url + "?organisation=NOPE&month=2026-03").status_code == 404
     assert client.get(url + "?organisation=HDGA&month=March").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "month"),
+    [
+        ("?start=2026-03-01&end=2026-03-31", "2026-03"),  # a month: that month
+        ("?start=2025-04-01&end=2026-03-31", "2026-03"),  # a year: its last whole month
+        ("?start=2025-04-15&end=2026-03-20", "2026-02"),
+    ],
+)
+def test_the_monthly_report_picker_offers_a_whole_month(client, manager, month_data, query, month):
+    client.force_login(manager)
+    page = client.get(reverse("reports:dashboard") + query).text
+    assert f'type="month" name="month" value="{month}"' in page
