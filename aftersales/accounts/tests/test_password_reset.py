@@ -102,4 +102,4 @@ def test_the_pages_speak_chinese_by_default(db):
     from django.test import Client
 
     body = Client().get(URL).content.decode()
-    assert '<html lang="zh-hans">' in body
+    assert '<html lang="zh-hans" ' in body
