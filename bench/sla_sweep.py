@@ -207,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{d['pending_after']:,} steps still pending for later runs")
     results["load_after"] = os.getloadavg()
     print(
-        f"load average before {results['load_before'][0]:.2f}, "
-        f"after {results['load_after'][0]:.2f}"
+        f"load average before {results['load_before'][0]:.2f}, after {results['load_after'][0]:.2f}"
     )
     path = OUT / f"sla-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))

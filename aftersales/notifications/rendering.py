@@ -211,8 +211,14 @@ class TemplateBook:
         else:
             cache_key = (key, language, zone)
             if cache_key not in shared:
-                marked = {**context, "recipient": RECIPIENT_MARKERS}
-                shared[cache_key] = self._render_raw(templates, language, marked, zone)
+                # The context as plain data once per language (lazy labels resolve in it).
+                plain_key = ("plain", language)
+                if plain_key not in shared:
+                    with translation.override(language):
+                        shared[plain_key] = plain({**context, "recipient": RECIPIENT_MARKERS})
+                shared[cache_key] = self._render_raw(
+                    templates, language, shared[plain_key], zone, is_plain=True
+                )
             raw = shared[cache_key]
             if raw is not None:
                 raw = tuple(_unmark(text, recipient) for text in raw)
@@ -224,12 +230,18 @@ class TemplateBook:
         )
 
     def _render_raw(
-        self, templates: tuple[Template, Template], language: str, context: dict, zone
+        self,
+        templates: tuple[Template, Template],
+        language: str,
+        context: dict,
+        zone,
+        is_plain: bool = False,
     ) -> tuple[str, str] | None:
         try:
             with translation.override(language), timezone.override(zone):
+                values = context if is_plain else plain(context)
                 data = Context(
-                    {**plain(context), "event_label": event_label(context.get("event", ""))},
+                    {**values, "event_label": event_label(context.get("event", ""))},
                     autoescape=False,
                 )
                 return templates[0].render(data), templates[1].render(data)
