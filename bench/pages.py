@@ -86,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--app-root",
+        type=Path,
+        default=ROOT,
+        help="serve the app from this source tree (e.g. an older commit's `git archive`)",
+    )
     args = parser.parse_args(argv)
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -121,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests": args.requests,
         "cases": plan.cases,
         "paths": paths,
+        "app_root": str(args.app_root),
         "load_before": os.getloadavg(),
     }
     print(
@@ -134,13 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         "SECRET_KEY": secret,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(args.app_root),
     }
     argv_ = gunicorn_argv(
         Path(sys.executable), port, args.workers, args.threads, "aftersales.wsgi:application"
     )
     headers = {"Cookie": cookie, "Accept": "text/html"}
-    with Server("pages", argv_, env, ROOT, port) as server:
+    with Server("pages", argv_, env, args.app_root, port) as server:
         import httpx
 
         for key, path in paths.items():
