@@ -57,6 +57,9 @@ logger = logging.getLogger(__name__)
 # Items rendered and inserted together by notify_many; ids per delivery task.
 WRITE_BATCH = 500
 TASK_CHUNK = 200
+# notify_many's tens of thousands (the SLA sweep): fewer, larger tasks. Each enqueue is a
+# write to the queue (a committed SQLite transaction with the default SqliteHuey).
+BULK_TASK_CHUNK = 1000
 DEDUPE_KEY_MAX = 200
 
 
@@ -139,7 +142,8 @@ def _write(items: list[Notification], *, full: bool = True) -> list:
             written.extend(_write_batch(batch, book=book, robots=robots, at=at, full=full))
         ids = [message.pk for message in written] if full else written
         if ids:
-            transaction.on_commit(partial(enqueue_delivery, ids), robust=True)
+            chunk_size = TASK_CHUNK if full else BULK_TASK_CHUNK
+            transaction.on_commit(partial(enqueue_delivery, ids, chunk_size), robust=True)
     return written
 
 
@@ -448,12 +452,12 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def enqueue_delivery(ids: list[int]) -> None:
+def enqueue_delivery(ids: list[int], chunk_size: int = TASK_CHUNK) -> None:
     """Ask the worker to deliver these messages now rather than at the next minute's sweep.
     Called after commit; if the queue is down, the sweep delivers them all the same."""
     from aftersales.notifications.tasks import deliver_messages
 
-    for chunk in _chunks(list(ids), TASK_CHUNK):
+    for chunk in _chunks(list(ids), chunk_size):
         deliver_messages(chunk)
 
 
