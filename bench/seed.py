@@ -294,6 +294,26 @@ class Reference:
     link_id_base: int
     number_base: int
     seed: int
+    # --all-open: every case open, with its SLA clocks and events (the sweep's benchmark).
+    sla: SlaSeed | None = None
+    clock_id_base: int = 0
+    event_id_base: int = 0
+
+
+@dataclass
+class SlaSeed:
+    """The default policy as plain values, for the workers: targets by (metric, severity,
+    case type, in warranty), the ladder by severity, the reminders, and its calendar."""
+
+    policy_id: int
+    calendar: Any  # aftersales.sla.calendars.WorkingCalendar (pure Python, picklable)
+    targets: dict[tuple[str, str, str, bool], int | None]
+    ladder: dict[str, list[tuple[int, int]]]  # severity: (level, after minutes)
+    reminders: list[int]
+
+
+CLOCK_SLOTS = 3  # response, cause, resolution: the clocks a case starts with
+EVENT_SLOTS = 10  # up to 3 breaches, 5 ladder steps and 2 reminders per case
 
 
 def _name(rng: random.Random) -> str:
@@ -339,6 +359,11 @@ class Chunk:
     entry_rows: bytes
     content_rows: bytes
     links: int
+    clock_rows: bytes = b""
+    event_rows: bytes = b""
+    clocks: int = 0
+    events: int = 0
+    pending: int = 0  # events not yet fired nor cancelled
 
 
 def _deadline(resolved_at: dt.datetime) -> dt.datetime:
@@ -377,6 +402,109 @@ def _status_for(age_days: float, rng: random.Random) -> str:
     if r < open_share + resolved_share:
         return "resolved"
     return "cancelled" if rng.random() < 0.03 else "closed"
+
+
+def _open_status(age_days: float, rng: random.Random) -> str:
+    """--all-open: the open states a running clock allows (waiting on the customer pauses the
+    clocks, so it is left out), in the proportions of the open cases above."""
+    r = rng.random()
+    if r < 0.35:
+        return "assigned"
+    if r < 0.75:
+        return "in_progress"
+    return rng.choice(["waiting_vendor", "waiting_parts", "waiting_parts"])
+
+
+def _sla_rows(
+    ref: Reference,
+    i: int,
+    case_id: int,
+    severity: str,
+    case_type: str,
+    in_warranty: bool,
+    reported: dt.datetime,
+    fields: dict[str, Any],
+    dispatcher: int,
+) -> tuple[list[str], list[str], int]:
+    """The clocks and events of one open case, as the app writes them (sla.services) with
+    the default policy: what fell due before `now` is fired (the worker sweeps every minute),
+    the rest pending. Fired steps get no timeline entry here (the seeded timelines stay at 10
+    entries); the clocks they breached are marked breached."""
+    sla = ref.sla
+    assert sla is not None
+    now, due_of = ref.now, sla.calendar.due
+    clock_lines, event_lines = [], []
+    pending = 0
+    events: list[tuple] = []  # kind, metric, level, base, offset, due, fired, cancelled, data
+    for k, metric in enumerate(("response", "cause", "resolution")):
+        target = sla.targets.get((metric, severity, case_type, in_warranty))
+        due = due_of(reported, target) if target is not None else None
+        met = fields["responded_at"] if metric == "response" else None
+        breached_at = due if due is not None and due <= (met or now) else None
+        clock_lines.append(
+            "\t".join(
+                map(
+                    encode,
+                    (
+                        ref.clock_id_base + 1 + i * CLOCK_SLOTS + k,
+                        case_id,
+                        metric,
+                        sla.policy_id,
+                        reported,
+                        target,
+                        0,
+                        due,
+                        met,
+                        breached_at is not None,
+                        breached_at,
+                    ),
+                )
+            )
+            + "\n"
+        )
+        if due is not None:
+            fired = due if breached_at is not None else None
+            cancelled = met if fired is None and met is not None else None
+            events.append(("breach", metric, None, reported, target, due, fired, cancelled, {}))
+    for level, after in sla.ladder.get(severity, []):
+        due = due_of(reported, after)
+        events.append(
+            ("escalation", "", level, reported, after, due, due if due <= now else None, None, {})
+        )
+    if fields["assigned_at"] is not None:
+        assigned, responded = fields["assigned_at"], fields["responded_at"]
+        for n, minutes in enumerate(sla.reminders, 1):
+            due = due_of(assigned, minutes)
+            fired = due if due <= (responded or now) else None
+            cancelled = responded if fired is None and responded is not None else None
+            data = {"dispatcher": dispatcher}
+            events.append(("reminder", "", n, assigned, minutes, due, fired, cancelled, data))
+    for slot, row in enumerate(events[:EVENT_SLOTS]):
+        kind, metric, level, base, offset, due, fired, cancelled, data = row
+        if fired is None and cancelled is None:
+            pending += 1
+        event_lines.append(
+            "\t".join(
+                map(
+                    encode,
+                    (
+                        ref.event_id_base + 1 + i * EVENT_SLOTS + slot,
+                        case_id,
+                        kind,
+                        metric,
+                        level,
+                        base,
+                        float(offset),
+                        due,
+                        fired,
+                        cancelled,
+                        data,
+                    ),
+                )
+            )
+            + "\n"
+        )
+    return clock_lines, event_lines, pending
 
 
 def _steps(status: str, rng: random.Random) -> list[str]:
@@ -434,6 +562,9 @@ def build_chunk(index: int, first: int, count: int) -> Chunk:
     link_lines: list[str] = []
     entry_lines: list[str] = []
     content_lines: list[str] = []
+    clock_lines: list[str] = []
+    event_lines: list[str] = []
+    pending = 0
     open_count = 0
     choices, random_ = rng.choices, rng.random
     for i in range(first, first + count):
@@ -448,7 +579,7 @@ def build_chunk(index: int, first: int, count: int) -> Chunk:
         number = f"{created.astimezone(zone):%Y%m%d}-{ref.number_base + 1 + i:06d}"
 
         org = choices(ref.orgs, cum_weights=ref.cum_weights)[0]
-        status = _status_for(age_days, rng)
+        status = _open_status(age_days, rng) if ref.sla else _status_for(age_days, rng)
         if status not in ("closed", "cancelled", "resolved"):
             open_count += 1
         severity = choices(("P1", "P2", "P3", "P4"), weights=(2, 13, 55, 30))[0]
@@ -675,6 +806,15 @@ def build_chunk(index: int, first: int, count: int) -> Chunk:
             link_lines.append(
                 f"{ref.link_id_base + 1 + i * ASSET_SLOTS + slot}\t{case_id}\t{asset[0]}\n"
             )
+        if ref.sla is not None:
+            # In warranty, roughly: assets have 36 months from acceptance (see _reference).
+            covered = bool(assets)
+            rows = _sla_rows(
+                ref, i, case_id, severity, case_type, covered, reported, fields, dispatcher[0]
+            )
+            clock_lines += rows[0]
+            event_lines += rows[1]
+            pending += rows[2]
 
         row = (
             case_id,
@@ -726,6 +866,11 @@ def build_chunk(index: int, first: int, count: int) -> Chunk:
         entry_rows="".join(entry_lines).encode(),
         content_rows="".join(content_lines).encode(),
         links=len(link_lines),
+        clock_rows="".join(clock_lines).encode(),
+        event_rows="".join(event_lines).encode(),
+        clocks=len(clock_lines),
+        events=len(event_lines),
+        pending=pending,
     )
 
 
@@ -782,6 +927,33 @@ ENTRY_FIELDS = [
     "chain_hash",
 ]
 CONTENT_FIELDS = ["entry", "body", "data"]
+# The order of _sla_rows' rows.
+CLOCK_FIELDS = [
+    "id",
+    "case",
+    "metric",
+    "policy",
+    "started_at",
+    "target_minutes",
+    "paused_minutes",
+    "due_at",
+    "met_at",
+    "breached",
+    "breached_at",
+]
+EVENT_FIELDS = [
+    "id",
+    "case",
+    "kind",
+    "metric",
+    "level",
+    "base_at",
+    "offset_minutes",
+    "due_at",
+    "fired_at",
+    "cancelled_at",
+    "data",
+]
 LINK_FIELDS = ["id", "case", "asset"]
 
 
@@ -1292,6 +1464,36 @@ def _reference(
     }
 
 
+def _sla_seed() -> SlaSeed:
+    """The default policy, loaded as the app loads it, as values for the workers."""
+    from aftersales.sla.models import SlaPolicy
+    from aftersales.sla.selectors import policy_load
+
+    policy = SlaPolicy.objects.select_related("calendar").filter(is_default=True).first()
+    if policy is None:
+        raise SeedError("--all-open needs the default SLA policy: migrate the database first.")
+    loaded = policy_load(policy)
+    severities = ("P1", "P2", "P3", "P4")
+    types = ("fault", "service_request", "consultation", "change", "complaint")
+    return SlaSeed(
+        policy_id=policy.pk,
+        calendar=loaded.calendar,
+        targets={
+            (metric, severity, case_type, warranty): loaded.target(
+                metric, severity, case_type, warranty
+            )
+            for metric in ("response", "cause", "resolution")
+            for severity in severities
+            for case_type in types
+            for warranty in (False, True)
+        },
+        ladder={
+            s: [(step.level, step.after_minutes) for step in loaded.steps(s)] for s in severities
+        },
+        reminders=sorted(int(m) for m in policy.reminder_minutes or []),
+    )
+
+
 def _bounded_ordered(pool, jobs: list[tuple[int, int, int]], depth: int) -> Iterator[Chunk]:
     """Results of build_chunk in order, with at most `depth` chunks in flight."""
     pending = []
@@ -1335,6 +1537,8 @@ def seed(
     analyse: bool = True,
     vacuum: bool = True,
     seed_value: int = 20261123,
+    all_open: bool = False,
+    days: int | None = None,
     out: TextIO = sys.stdout,
 ) -> SeedResult:
     """Fill the default database. Refuses a database that has cases unless `force`."""
@@ -1353,6 +1557,8 @@ def seed(
         raise SeedError(
             f"The database already has {Case.objects.count()} cases: use --force to add more."
         )
+    if days is not None and not 1 <= days <= 365 * YEARS:
+        raise SeedError(f"--days must be between 1 and {365 * YEARS}.")
     if workers is None:
         workers = os.cpu_count() or 1
     began = time.perf_counter()
@@ -1364,6 +1570,13 @@ def seed(
     content_table = Table(TimelineContent, CONTENT_FIELDS)
     link_table = Table(CaseAssets, LINK_FIELDS)
     big = [case_table.name, entry_table.name, content_table.name, link_table.name]
+    if all_open:
+        from aftersales.sla.models import CaseClock, SlaEvent
+
+        clock_table = Table(CaseClock, CLOCK_FIELDS)
+        event_table = Table(SlaEvent, EVENT_FIELDS)
+        big += [clock_table.name, event_table.name]
+        sla = _sla_seed()
 
     connection.ensure_connection()
     with transaction.atomic():
@@ -1401,7 +1614,9 @@ def seed(
         for w in ref["weights"]:
             total += w
             cum.append(total)
-        hours = int((now - ref["start"]).total_seconds() // 3600)
+        # Cases over the whole three years, or the last `days` (a denser recent backlog).
+        case_start = ref["start"] if days is None else now - dt.timedelta(days=days)
+        hours = int((now - case_start).total_seconds() // 3600)
         reference = Reference(
             orgs=ref["orgs"],
             cum_weights=cum,
@@ -1409,9 +1624,9 @@ def seed(
             dispatchers=ref["dispatchers"],
             managers=ref["managers"],
             experts=ref["experts"],
-            start=ref["start"],
+            start=case_start,
             now=now,
-            hour_cum=_hour_weights(ref["start"], hours, ZoneInfo(settings.TIME_ZONE)),
+            hour_cum=_hour_weights(case_start, hours, ZoneInfo(settings.TIME_ZONE)),
             time_zone=settings.TIME_ZONE,
             total_cases=cases,
             case_id_base=case_base,
@@ -1420,6 +1635,10 @@ def seed(
             number_base=number_base,
             seed=seed_value,
         )
+        if all_open:
+            clock_base, event_base = loader.max_id(CaseClock), loader.max_id(SlaEvent)
+            reference.sla = sla
+            reference.clock_id_base, reference.event_id_base = clock_base, event_base
 
         indexes = loader.secondary_indexes(big)
         for name, _definition in indexes:
@@ -1440,7 +1659,7 @@ def seed(
             pool = None
             _init_worker(reference)
             results = (build_chunk(*job) for job in jobs)
-        done = open_cases = 0
+        done = open_cases = pending = 0
         shown = time.perf_counter()
         try:
             for result in results:
@@ -1449,6 +1668,14 @@ def seed(
                 loader.copy(entry_table, entry_table.fix_suffix(result.entry_rows), n)
                 loader.copy(content_table, content_table.fix_suffix(result.content_rows), n)
                 loader.copy(link_table, link_table.fix_suffix(result.link_rows), result.links)
+                if all_open:
+                    loader.copy(
+                        clock_table, clock_table.fix_suffix(result.clock_rows), result.clocks
+                    )
+                    loader.copy(
+                        event_table, event_table.fix_suffix(result.event_rows), result.events
+                    )
+                    pending += result.pending
                 done += result.cases
                 open_cases += result.open_cases
                 moment = time.perf_counter()
@@ -1485,10 +1712,15 @@ def seed(
         loader.check_foreign_keys(TimelineEntry, "id", entry_base)
         loader.check_foreign_keys(TimelineContent, "entry_id", entry_base)
         loader.check_foreign_keys(CaseAssets, "id", link_base)
+        sla_models = []
+        if all_open:
+            loader.check_foreign_keys(CaseClock, "id", clock_base)
+            loader.check_foreign_keys(SlaEvent, "id", event_base)
+            sla_models = [CaseClock, SlaEvent]
         phases["foreign keys"] = time.perf_counter() - t0
         _say(out, f"checked every foreign key of the new rows in {phases['foreign keys']:.1f}s")
 
-        for model in [*ref["models"], Case, TimelineEntry, CaseAssets]:
+        for model in [*ref["models"], Case, TimelineEntry, CaseAssets, *sla_models]:
             loader.reset_identity(model)
         loader.execute(f"SELECT setval('{SEQUENCE}', %s)", [number_base + cases])
         # SET LOCAL would last to the end of an enclosing transaction (a test's): end it here.
@@ -1515,6 +1747,8 @@ def seed(
         seconds=seconds,
         phases=phases,
     )
+    if all_open:
+        _say(out, f"SLA: {pending:,} events pending (due after {now.isoformat()})")
     _say(
         out,
         f"done: {cases:,} cases ({open_cases:,} open), {result.total_rows:,} rows in "
@@ -1535,6 +1769,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=2000, help="cases per COPY batch")
     parser.add_argument("--seed", type=int, default=20261123, help="random seed")
     parser.add_argument("--force", action="store_true", help="add to a database that has cases")
+    parser.add_argument(
+        "--all-open",
+        action="store_true",
+        help="every case open, with its SLA clocks and events (the SLA sweep benchmark)",
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help="cases reported over the last DAYS days (default: three years)",
+    )
     parser.add_argument(
         "--no-vacuum", action="store_true", help="only ANALYZE afterwards, no VACUUM"
     )
@@ -1560,6 +1805,8 @@ def main(argv: list[str] | None = None) -> int:
             analyse=not args.no_analyze,
             vacuum=not args.no_vacuum,
             seed_value=args.seed,
+            all_open=args.all_open,
+            days=args.days,
         )
     except SeedError as exc:
         print(f"seed: {exc}", file=sys.stderr)

@@ -9,6 +9,7 @@ bad template must not break."""
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +45,21 @@ BUILTIN_BODY = (
     "{{ event_label }}{% if case %}\n{{ case.number }} {{ case.title }}\n"
     "{{ case.organisation }}{% endif %}{% if url %}\n{{ url }}{% endif %}"
 )
+
+
+# Where a template uses the recipient only as `{{ recipient.name }}` or
+# `{{ recipient.username }}`, the text is the same for every recipient but for those values:
+# it is rendered once per message with these markers in their place, and the markers are
+# replaced for each recipient (TemplateBook.render with `shared`). NUL never occurs in text
+# stored in the database.
+RECIPIENT_MARKERS = {"name": "\x00recipient.name\x00", "username": "\x00recipient.username\x00"}
+_RECIPIENT_USE = re.compile(r"recipient")
+_RECIPIENT_PLAIN = re.compile(r"\{\{\s*recipient\.(?:name|username)\s*\}\}")
+
+
+def _recipient_plain_only(source: str) -> bool:
+    """Whether a template's source names the recipient only in plain variables."""
+    return len(_RECIPIENT_USE.findall(source)) == len(_RECIPIENT_PLAIN.findall(source))
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,11 @@ class TemplateBook:
         self._sources = {(t.event, t.channel, t.language): (t.subject, t.body) for t in rows}
         self._compiled: dict[tuple, tuple[Template, Template] | None] = {}
         self._builtin = (ENGINE.from_string(BUILTIN_SUBJECT), ENGINE.from_string(BUILTIN_BODY))
+        self._shareable = {
+            key: _recipient_plain_only(subject) and _recipient_plain_only(body)
+            for key, (subject, body) in self._sources.items()
+        }
+        self._shareable[None] = True  # the built-in texts do not name the recipient
 
     @classmethod
     def load(cls, events: Iterable[str] | None = None) -> "TemplateBook":
@@ -147,34 +168,90 @@ class TemplateBook:
         return self._compiled[key]
 
     def render(
-        self, *, event: str, channel: str, language: str, context: dict, zone: dt.tzinfo
+        self,
+        *,
+        event: str,
+        channel: str,
+        language: str,
+        context: dict,
+        zone: dt.tzinfo,
+        shared: dict | None = None,
     ) -> Rendered:
         """Subject and body of `event` on `channel` in `language` (else English, else the
-        built-in text), with times shown in `zone`."""
+        built-in text), with times shown in `zone`.
+
+        `shared`, a dict the caller keeps for one message to several recipients (the same
+        context but for `recipient`), saves rendering the same text again for each of them
+        where the template names the recipient only as a plain variable."""
         kind = template_channel(channel)
         languages = [language] if language == FALLBACK_LANGUAGE else [language, FALLBACK_LANGUAGE]
         for candidate in languages:
-            templates = self._compile((event, kind, candidate))
+            key = (event, kind, candidate)
+            templates = self._compile(key)
             if templates is None:
                 continue
-            rendered = self._render(templates, candidate, context, zone)
+            rendered = self._render(templates, candidate, context, zone, key, shared)
             if rendered is not None:
                 return rendered
-        rendered = self._render(self._builtin, FALLBACK_LANGUAGE, context, zone)
+        rendered = self._render(self._builtin, FALLBACK_LANGUAGE, context, zone, None, shared)
         return rendered or Rendered(subject=event_label(event), body="", language=language)
 
     def _render(
-        self, templates: tuple[Template, Template], language: str, context: dict, zone
+        self,
+        templates: tuple[Template, Template],
+        language: str,
+        context: dict,
+        zone,
+        key: tuple | None,
+        shared: dict | None,
     ) -> Rendered | None:
+        recipient = context.get("recipient")
+        if shared is None or not isinstance(recipient, dict) or not self._shareable.get(key):
+            raw = self._render_raw(templates, language, context, zone)
+        else:
+            cache_key = (key, language, zone)
+            if cache_key not in shared:
+                # The context as plain data once per language (lazy labels resolve in it).
+                plain_key = ("plain", language)
+                if plain_key not in shared:
+                    with translation.override(language):
+                        shared[plain_key] = plain({**context, "recipient": RECIPIENT_MARKERS})
+                shared[cache_key] = self._render_raw(
+                    templates, language, shared[plain_key], zone, is_plain=True
+                )
+            raw = shared[cache_key]
+            if raw is not None:
+                raw = tuple(_unmark(text, recipient) for text in raw)
+        if raw is None:
+            return None
+        subject, body = raw
+        return Rendered(
+            subject=" ".join(subject.split())[:SUBJECT_MAX], body=body.strip(), language=language
+        )
+
+    def _render_raw(
+        self,
+        templates: tuple[Template, Template],
+        language: str,
+        context: dict,
+        zone,
+        is_plain: bool = False,
+    ) -> tuple[str, str] | None:
         try:
             with translation.override(language), timezone.override(zone):
+                values = context if is_plain else plain(context)
                 data = Context(
-                    {**plain(context), "event_label": event_label(context.get("event", ""))},
+                    {**values, "event_label": event_label(context.get("event", ""))},
                     autoescape=False,
                 )
-                subject = " ".join(templates[0].render(data).split())[:SUBJECT_MAX]
-                body = templates[1].render(data).strip()
+                return templates[0].render(data), templates[1].render(data)
         except Exception:
             logger.exception("A notification template failed to render")
             return None
-        return Rendered(subject=subject, body=body, language=language)
+
+
+def _unmark(text: str, recipient: dict) -> str:
+    for field, marker in RECIPIENT_MARKERS.items():
+        if marker in text:
+            text = text.replace(marker, str(recipient.get(field, "")))
+    return text

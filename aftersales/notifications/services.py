@@ -8,6 +8,7 @@ outside any transaction, then records each one sent, to retry later, or dead."""
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import sqlite3
 import time
@@ -56,6 +57,9 @@ logger = logging.getLogger(__name__)
 # Items rendered and inserted together by notify_many; ids per delivery task.
 WRITE_BATCH = 500
 TASK_CHUNK = 200
+# notify_many's tens of thousands (the SLA sweep): fewer, larger tasks. Each enqueue is a
+# write to the queue (a committed SQLite transaction with the default SqliteHuey).
+BULK_TASK_CHUNK = 1000
 DEDUPE_KEY_MAX = 200
 
 
@@ -122,38 +126,46 @@ def notify_many(items: list[Notification]) -> int:
     """`notify` for many notifications at once (the SLA sweep): preferences, templates and
     robots are read once per call, and rows are rendered and bulk-inserted in batches of
     500 items with a handful of queries each. Returns the number of messages written."""
-    return len(_write(list(items)))
+    return len(_write(list(items), full=False))
 
 
-def _write(items: list[Notification]) -> list[OutboxMessage]:
+def _write(items: list[Notification], *, full: bool = True) -> list:
+    """Write the items' messages; return them (`full`) or only their ids."""
     if not items:
         return []
     at = now()
     book = TemplateBook.load({item.event for item in items})
     robots = list(ChatRobot.objects.filter(is_active=True))
-    written: list[OutboxMessage] = []
+    written: list = []
     with transaction.atomic(savepoint=False):
         for batch in _chunks(items, WRITE_BATCH):
-            written.extend(_write_batch(batch, book=book, robots=robots, at=at))
-        ids = [message.pk for message in written]
+            written.extend(_write_batch(batch, book=book, robots=robots, at=at, full=full))
+        ids = [message.pk for message in written] if full else written
         if ids:
-            transaction.on_commit(partial(enqueue_delivery, ids), robust=True)
+            chunk_size = TASK_CHUNK if full else BULK_TASK_CHUNK
+            transaction.on_commit(partial(enqueue_delivery, ids, chunk_size), robust=True)
     return written
 
 
 def _write_batch(
-    batch: list[Notification], *, book: TemplateBook, robots: list[ChatRobot], at: dt.datetime
-) -> list[OutboxMessage]:
+    batch: list[Notification],
+    *,
+    book: TemplateBook,
+    robots: list[ChatRobot],
+    at: dt.datetime,
+    full: bool = True,
+) -> list:
     people = {
         user.pk: user for item in batch for user in item.recipients if user.pk and user.is_active
     }
     preferences = _preferences(list(people))
     _load_organisations([item.case for item in batch if item.case is not None])
-    rows: list[OutboxMessage] = []
+    rows: list[dict] = []
     for item in batch:
         base = _base_context(item)
         payload = {"url": base["url"], "context": as_json(plain(item.context or {}))}
         seen: set[int] = set()
+        shared: dict = {}  # this item's texts, rendered once for all its recipients
         for user in item.recipients:
             if user.pk not in people or user.pk in seen:
                 continue
@@ -170,6 +182,7 @@ def _write_batch(
                     language=language,
                     context=context,
                     zone=zone_of(user.time_zone),
+                    shared=shared,
                 )
                 rows.append(
                     _message(
@@ -185,30 +198,33 @@ def _write_batch(
                 )
         for robot in _robots_for(item, robots):
             rows.append(_robot_message(item, robot, book=book, base=base, payload=payload, at=at))
-    return _insert(rows)
+    return _insert(rows, full=full)
 
 
 def _message(item, *, at, channel, recipient, address, rendered, payload, dedupe, robot=None):
-    return OutboxMessage(
-        event=item.event,
-        channel=channel,
-        recipient=recipient,
-        robot=robot,
-        address=address,
-        language=rendered.language,
-        subject=rendered.subject,
-        body=rendered.body,
-        payload=payload,
-        case=item.case,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=at,
-        created_at=at,
-        dedupe_key=_dedupe_key(item.dedupe_key, dedupe),
-    )
+    """One outbox row as field values (attnames): made a model only where one is needed."""
+    return {
+        "event": item.event,
+        "channel": channel,
+        "recipient_id": recipient.pk if recipient is not None else None,
+        "robot_id": robot.pk if robot is not None else None,
+        "address": address,
+        "language": rendered.language,
+        "subject": rendered.subject,
+        "body": rendered.body,
+        "payload": payload,
+        "case_id": item.case.pk if item.case is not None else None,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "last_error": "",
+        "created_at": at,
+        "sent_at": None,
+        "dedupe_key": _dedupe_key(item.dedupe_key, dedupe),
+    }
 
 
-def _robot_message(item, robot, *, book, base, payload, at) -> OutboxMessage:
+def _robot_message(item, robot, *, book, base, payload, at) -> dict:
     case = item.case
     zone = zone_of(case.organisation.time_zone if case is not None else None)
     rendered = book.render(
@@ -341,12 +357,18 @@ def _load_organisations(cases: list[Case]) -> None:
             descriptor.field.set_cached_value(case, organisations[case.organisation_id])
 
 
-def _insert(rows: list[OutboxMessage]) -> list[OutboxMessage]:
-    """Insert the rows; those with a dedupe key only if no row has it yet (checked first,
-    then ON CONFLICT DO NOTHING for a concurrent writer)."""
-    plain_rows = [row for row in rows if row.dedupe_key is None]
+def _insert(rows: list[dict], *, full: bool = True) -> list:
+    """Insert the rows; those with a dedupe key only if no row has it yet. Returns the rows
+    written, or only their ids (`full=False`: the sweep's tens of thousands are not read
+    back, and on PostgreSQL they go in through COPY)."""
+    if not rows:
+        return []
+    if not full and connection.vendor == "postgresql":
+        return _insert_copy(rows)
+    messages = [OutboxMessage(**row) for row in rows]
+    plain_rows = [row for row in messages if row.dedupe_key is None]
     keyed: dict[str, OutboxMessage] = {}
-    for row in rows:
+    for row in messages:
         if row.dedupe_key is not None:
             keyed.setdefault(row.dedupe_key, row)
     written = OutboxMessage.objects.bulk_create(plain_rows) if plain_rows else []
@@ -361,8 +383,55 @@ def _insert(rows: list[OutboxMessage]) -> list[OutboxMessage]:
         OutboxMessage.objects.bulk_create(list(keyed.values()), ignore_conflicts=True)
         # ON CONFLICT DO NOTHING returns no ids: read back the rows written.
         for chunk in _chunks(list(keyed), _in_size()):
-            written.extend(OutboxMessage.objects.filter(dedupe_key__in=chunk))
+            found = OutboxMessage.objects.filter(dedupe_key__in=chunk)
+            written.extend(found if full else found.values_list("pk", flat=True))
+    if not full:
+        return [row if isinstance(row, int) else row.pk for row in written]
     return written
+
+
+_COPY_FIELDS = [
+    f for f in OutboxMessage._meta.concrete_fields if not f.primary_key and f.attname != "id"
+]
+
+
+def _insert_copy(rows: list[dict]) -> list[int]:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT … ON
+    CONFLICT DO NOTHING RETURNING id — no model instances, no per-value parameters, and a
+    key already written (a sweep run twice, a concurrent writer) is skipped by the
+    database."""
+    table = OutboxMessage._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _COPY_FIELDS)
+    payload = OutboxMessage._meta.get_field("payload")
+    seen: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Identifiers from the model's _meta, no user input.
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS outbox_load ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY outbox_load ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                key = row["dedupe_key"]
+                if key is not None:
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                copy.write_row(
+                    [
+                        json.dumps(row["payload"], cls=payload.encoder)
+                        if f.attname == "payload"
+                        else row[f.attname]
+                        for f in _COPY_FIELDS
+                    ]
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM outbox_load "  # noqa: S608
+            "ON CONFLICT DO NOTHING RETURNING id"
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute("TRUNCATE outbox_load")
+    return ids
 
 
 def _in_size() -> int:
@@ -383,12 +452,12 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def enqueue_delivery(ids: list[int]) -> None:
+def enqueue_delivery(ids: list[int], chunk_size: int = TASK_CHUNK) -> None:
     """Ask the worker to deliver these messages now rather than at the next minute's sweep.
     Called after commit; if the queue is down, the sweep delivers them all the same."""
     from aftersales.notifications.tasks import deliver_messages
 
-    for chunk in _chunks(list(ids), TASK_CHUNK):
+    for chunk in _chunks(list(ids), chunk_size):
         deliver_messages(chunk)
 
 
@@ -533,13 +602,15 @@ def robot_send_test(*, robot: ChatRobot, actor: User) -> OutboxMessage:
     )
     with transaction.atomic():
         base = _base_context(item)
-        message = _robot_message(
-            item,
-            robot,
-            book=TemplateBook.load([Event.TEST]),
-            base=base,
-            payload={"url": "", "context": as_json(item.context)},
-            at=now(),
+        message = OutboxMessage(
+            **_robot_message(
+                item,
+                robot,
+                book=TemplateBook.load([Event.TEST]),
+                base=base,
+                payload={"url": "", "context": as_json(item.context)},
+                at=now(),
+            )
         )
         message.save()
         transaction.on_commit(partial(enqueue_delivery, [message.pk]), robust=True)

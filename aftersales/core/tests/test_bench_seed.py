@@ -102,3 +102,41 @@ def test_refuses_a_database_that_has_cases(seed, seeded):
     with pytest.raises(seed.SeedError, match=f"already has {CASES} cases"):
         seed.seed(cases=10, workers=0, analyse=False, out=io.StringIO())
     assert Case.objects.count() == CASES
+
+
+def test_all_open_seeds_running_clocks_that_the_sweep_fires(seed):
+    import datetime as dt
+
+    from aftersales.sla.models import CaseClock, SlaEvent
+    from aftersales.sla.sweep import sla_sweep
+
+    result = seed.seed(
+        cases=CASES,
+        organisations=12,
+        teams=3,
+        engineers=9,
+        assets=150,
+        workers=0,
+        analyse=False,
+        all_open=True,
+        days=3,
+        out=io.StringIO(),
+    )
+
+    assert result.open_cases == CASES
+    assert not Case.objects.exclude(status__in=OPEN - {"new", "waiting_customer"}).exists()
+    assert CaseClock.objects.count() == CASES * 3
+    assert not CaseClock.objects.filter(metric="resolution", met_at__isnull=False).exists()
+    pending = SlaEvent.objects.filter(fired_at__isnull=True, cancelled_at__isnull=True)
+    fired = SlaEvent.objects.filter(fired_at__isnull=False)
+    latest = fired.order_by("-fired_at").values_list("fired_at", flat=True).first()
+    first_due = pending.order_by("due_at").values_list("due_at", flat=True).first()
+    assert latest is not None and first_due is not None and first_due > latest
+    # Nothing is due when the seeder stopped; three days later the pending steps are.
+    assert sla_sweep(now=first_due - dt.timedelta(seconds=1)).fired == 0
+    due = pending.filter(due_at__lte=first_due + dt.timedelta(days=3)).count()
+    report = sla_sweep(now=first_due + dt.timedelta(days=3))
+    assert report.fired == due > 0
+    assert TimelineEntry.objects.filter(kind__startswith="sla_").count() == due
+    report = audit_verify()
+    assert report.first_mismatch is None

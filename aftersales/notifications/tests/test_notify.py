@@ -328,3 +328,26 @@ def test_notify_many_needs_the_same_queries_for_10_or_200_items(dispatcher, org_
         fields = len([f for f in OutboxMessage._meta.concrete_fields if not f.primary_key])
         limit = connection.features.max_query_params
         assert big_inserts <= math.ceil(big_written * fields / limit) + 1
+
+
+def test_many_recipients_of_one_message_each_get_their_own_name(case_a, zhang):
+    li = UserFactory(username="li", display_name="李工", language="zh-hans")
+    NotificationTemplate.objects.filter(event="closed", channel="email", language="zh-hans").update(
+        subject="{{ recipient.name }}: {{ case.number }}",
+        body="{{ recipient.name }}（{{ recipient.username }}）您好 {{ case.title }}",
+    )
+    NotificationTemplate.objects.filter(
+        event="closed", channel="in_app", language="zh-hans"
+    ).update(
+        body="{% if recipient.username == 'li' %}李{% else %}张{% endif %} {{ recipient.name }}"
+    )
+
+    notify_many([Notification(event=Event.CLOSED, recipients=[zhang, li], case=case_a)])
+
+    emails = {m.recipient_id: m for m in OutboxMessage.objects.filter(channel="email")}
+    assert emails[zhang.pk].subject == f"张工: {case_a.number}"
+    assert emails[zhang.pk].body == "张工（zhang）您好 3号摄像头夜间黑屏"
+    assert emails[li.pk].body == "李工（li）您好 3号摄像头夜间黑屏"
+    # A template that tests the recipient is rendered for each recipient.
+    in_app = {m.recipient_id: m.body for m in OutboxMessage.objects.filter(channel="in_app")}
+    assert in_app == {zhang.pk: "张 张工", li.pk: "李 李工"}

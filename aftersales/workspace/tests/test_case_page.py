@@ -124,3 +124,49 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         services.case_note(case=case, actor=dispatcher, body=f"备注{i}", visibility="internal")
     with django_assert_max_num_queries(40):
         assert page(client, dispatcher, case).status_code == 200
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_case_page_runs_the_same_queries_for_2_entries_as_for_20(
+    client, dispatcher, engineer, team, case
+):
+    from aftersales.accounts.tests.factories import TeamFactory, UserFactory
+
+    def grow(n):
+        for i in range(n):
+            services.case_note(
+                case=case,
+                actor=dispatcher,
+                body=f"备注{i}",
+                visibility="internal" if i % 2 else "public",
+            )
+            if i % 3 == 0:
+                services.case_attach(
+                    case=case,
+                    actor=dispatcher,
+                    upload=SimpleUploadedFile(f"照片{i}.jpg", b"jpeg", content_type="image/jpeg"),
+                    visibility="public",
+                )
+            # More people and teams to choose from in the action forms.
+            UserFactory(roles=["engineer", "expert"] if i % 4 == 0 else ["engineer"])
+            if i % 5 == 0:
+                TeamFactory()
+
+    client.force_login(dispatcher)
+    services.case_assign(case=case, assignee=engineer, actor=dispatcher)
+    url = reverse("workspace:case", args=[case.number])
+    client.get(url)
+    grow(1)
+    few = _queries(client, url)
+    grow(18)
+    case.refresh_from_db()
+    assert case.timeline_count >= 20
+    assert _queries(client, url) == few <= 40

@@ -119,3 +119,42 @@ def test_queues(desk, dispatcher, org_a):
     body = desk.get(reverse("workspace:desk"), {"queue": "unassigned"}).content.decode()
     assert "新报修" in body
     assert desk.get(reverse("workspace:desk"), {"queue": "breached"}).status_code == 200
+
+
+def test_the_lookup_runs_the_same_queries_for_2_records_as_for_20(
+    desk, org_a, site_a, contract_a, dispatcher, engineer, team
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.accounts.tests.factories import UserFactory
+    from aftersales.cases.tests.factories import open_case
+    from aftersales.customers.tests.factories import (
+        AssetFactory,
+        ContactFactory,
+        ContractFactory,
+        ProjectFactory,
+        SiteFactory,
+    )
+
+    def grow(n):
+        for _ in range(n):
+            site = SiteFactory(organisation=org_a)
+            ContactFactory(organisation=org_a)
+            AssetFactory(site=site, contract=contract_a)
+            ProjectFactory(organisation=org_a)
+            ContractFactory(organisation=org_a)
+            open_case(actor=dispatcher, organisation=org_a)
+            UserFactory(roles=["engineer"])
+
+    def count(q) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = desk.get(reverse("workspace:desk-lookup"), {"q": q})
+        assert response.status_code == 200 and "海淀区公安分局" in response.content.decode()
+        return len(queries)
+
+    grow(2)
+    few = (count("HDGA"), count("海淀"))
+    grow(18)
+    assert (count("HDGA"), count("海淀")) == few
+    assert few[0] <= 25
