@@ -1,5 +1,6 @@
 """Reads of cases, always scoped to what the reader may see."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
@@ -177,6 +178,7 @@ class CallerMatch:
 
 
 LOOKUP_ORGANISATIONS = 5
+PHONE_TEXT = re.compile(r"[\d+\-() ]+")
 LOOKUP_ASSETS = 50
 LOOKUP_CASES = 10
 
@@ -193,24 +195,31 @@ def caller_lookup(*, user: User, q: str) -> list[CallerMatch]:
         for pk in ids:
             matched.setdefault(pk, set()).add(why)
 
+    # A phone number is digits with separators; a name has none of them. Each kind of text
+    # asks only the queries that can match it.
+    phone_like = PHONE_TEXT.fullmatch(q) is not None
     hit(organisations.filter(code__iexact=q).values_list("pk", flat=True), "code")
-    hit(organisations.filter(phone=q).values_list("pk", flat=True), "phone")
     contacts = contact_queryset(user=user)
-    hit(
-        contacts.filter(Q(phone=q) | Q(mobile=q)).values_list("organisation_id", flat=True)[:20],
-        "phone",
-    )
-    hit(
-        contacts.filter(name__startswith=q).values_list("organisation_id", flat=True)[:20],
-        "contact",
-    )
+    if phone_like:
+        hit(organisations.filter(phone=q).values_list("pk", flat=True), "phone")
+        hit(
+            contacts.filter(Q(phone=q) | Q(mobile=q)).values_list("organisation_id", flat=True)[
+                :20
+            ],
+            "phone",
+        )
+    else:
+        hit(
+            contacts.filter(name__startswith=q).values_list("organisation_id", flat=True)[:20],
+            "contact",
+        )
     hit(
         asset_queryset(user=user)
         .filter(serial_number__in={q, q.upper()})
         .values_list("organisation_id", flat=True)[:20],
         "serial",
     )
-    if len(q) >= 2:
+    if len(q) >= 2 and not phone_like:
         hit(
             organisations.filter(Q(name__icontains=q) | Q(short_name__icontains=q)).values_list(
                 "pk", flat=True

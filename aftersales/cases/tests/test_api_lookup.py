@@ -104,6 +104,24 @@ def test_lookup_by_contact_name(api, dispatcher, desk_data):
     assert "contact" in match["matched_by"]
 
 
+@pytest.mark.parametrize(
+    ("q", "asked"),
+    [("王警", {"contact"}), ("010-6253 0000", {"phone"}), ("+8613800000000", {"phone"})],
+)
+def test_a_name_asks_no_phone_query_and_a_number_no_name_query(
+    api, dispatcher, desk_data, q, asked
+):
+    with CaptureQueriesContext(connection) as queries:
+        _lookup(api.as_user(dispatcher), q)
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    sql = sql.replace("::text", "").replace(
+        'UPPER("customers_organisation"."name")', '"customers_organisation"."name"'
+    )
+    assert ('"customers_contact"."mobile" =' in sql) == ("phone" in asked)
+    assert ('"customers_contact"."name" LIKE' in sql) == ("contact" in asked)
+    assert ('"customers_organisation"."name" LIKE' in sql) == ("contact" in asked)
+
+
 def test_lookup_by_asset_serial_puts_that_asset_first(api, dispatcher, desk_data):
     (match,) = _results(_lookup(api.as_user(dispatcher), "old0001"))
 
