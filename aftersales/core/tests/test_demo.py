@@ -34,6 +34,8 @@ from aftersales.core.demo.database import (
 from aftersales.core.demo.people import USERNAMES, password_generate
 from aftersales.core.errors import Conflict
 from aftersales.customers.models import Asset, AssetLink, Organisation
+from aftersales.notifications.choices import Channel, OutboxStatus
+from aftersales.notifications.models import OutboxMessage
 from aftersales.workspace.selectors import manager_board
 
 PASSWORD = "demo-password-1"
@@ -98,6 +100,11 @@ class LoadedDemoTests(TestCase):
         self.assertTrue(board.escalations)
         self.assertTrue(board.awaiting)
         self.assertTrue(any(item.case.confirmed_at for item in board.awaiting))  # confirmed
+
+    def test_only_the_in_app_messages_of_the_history_wait_for_the_worker(self):
+        pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        self.assertTrue(pending.exists())
+        self.assertEqual(set(pending.values_list("channel", flat=True)), {Channel.IN_APP})
 
     def test_users_have_their_roles(self):
         users = {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
