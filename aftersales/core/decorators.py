@@ -1,5 +1,6 @@
 """Decorators shared by the pages of several apps."""
 
+import zoneinfo
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from aftersales.accounts.roles import STAFF
@@ -21,6 +23,32 @@ def staff_required(view):
         if request.user.is_customer or not (request.user.roles & STAFF):
             raise PermissionDenied
         return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _zone(user) -> zoneinfo.ZoneInfo | None:
+    """The customer's own time zone, else its organisation's (Asia/Shanghai by default)."""
+    name = user.time_zone or user.organisation.time_zone
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def customer_required(view):
+    """Signed-in customer contacts only, with times in their zone; staff have the workspace."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_customer:
+            raise PermissionDenied
+        zone = _zone(request.user)
+        if zone is None:
+            return view(request, *args, **kwargs)
+        with timezone.override(zone):
+            return view(request, *args, **kwargs)
 
     return wrapper
 

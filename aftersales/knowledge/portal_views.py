@@ -3,10 +3,10 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from aftersales.core.decorators import customer_required
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.ids import parse_id
 from aftersales.knowledge import selectors
-from aftersales.portal.views import customer_required
 
 PAGE = 50
 

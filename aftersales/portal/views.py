@@ -3,15 +3,9 @@ times, notes and files, confirming or rejecting a fix, opening a request. Each v
 calls a selector or a service, renders. Anything outside the customer's organisation, and
 any internal entry or file, is a 404."""
 
-import zoneinfo
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -22,6 +16,7 @@ from aftersales.cases import transitions
 from aftersales.cases.choices import EntryKind, Status
 from aftersales.cases.transitions import Action
 from aftersales.core.clock import now
+from aftersales.core.decorators import customer_required
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.ids import parse_id
 from aftersales.customers.selectors import asset_queryset
@@ -36,32 +31,6 @@ FILTER_LABELS = {
     selectors.AWAITING: gettext_lazy("Awaiting my confirmation"),
     selectors.DONE: gettext_lazy("Closed"),
 }
-
-
-def _zone(user) -> zoneinfo.ZoneInfo | None:
-    """The customer's own time zone, else its organisation's (Asia/Shanghai by default)."""
-    name = user.time_zone or user.organisation.time_zone
-    try:
-        return zoneinfo.ZoneInfo(name) if name else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def customer_required(view):
-    """Signed-in customer contacts only, with times in their zone; staff have the workspace."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_customer:
-            raise PermissionDenied
-        zone = _zone(request.user)
-        if zone is None:
-            return view(request, *args, **kwargs)
-        with timezone.override(zone):
-            return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _case_or_404(request, number: str):
