@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import TeamFactory, UserFactory
+from aftersales.core.browser import browser_sign_in
 from aftersales.customers.tests.factories import (
     AssetFactory,
     ContactFactory,
@@ -292,13 +293,7 @@ def browser(chromium, live_server):
     context.set_default_timeout(30_000)  # generous: CI machines are shared
 
     def sign_in(user, password="pw-for-tests", page=None):  # noqa: S107 (factory password)
-        page = page or context.new_page()
-        page.goto("/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", password)
-        page.click(".form-footer button")
-        page.wait_for_load_state("networkidle")
-        return page
+        return browser_sign_in(context, user.username, password, page=page)
 
     context.sign_in = sign_in
     yield context

@@ -5,6 +5,7 @@ report ends up on the case. And the dispatcher's side: dispatch from the case pa
 import pytest
 
 from aftersales.cases.models import Attachment, TimelineEntry
+from aftersales.core.browser import browser_sign_in
 from aftersales.dispatch.models import Visit, VisitLogEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +30,7 @@ def phone(chromium, live_server):
 
 
 def _sign_in(context, user):
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click(".form-footer button")
-    page.wait_for_load_state("networkidle")
-    return page
+    return browser_sign_in(context, user.username, "pw-for-tests")
 
 
 def _draw(page, testid: str) -> None:

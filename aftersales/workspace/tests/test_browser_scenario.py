@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from aftersales.core.browser import browser_sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
@@ -85,13 +87,7 @@ def new_context(chromium, live_server, **kwargs):
 
 
 def sign_in(context, user, password="pw-for-tests"):  # noqa: S107 (factory password)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click(".form-footer button")
-    page.wait_for_load_state("networkidle")
-    return page
+    return browser_sign_in(context, user.username, password)
 
 
 def test_a_case_from_the_call_to_its_closing(

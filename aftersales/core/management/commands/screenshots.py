@@ -18,6 +18,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.urls import Resolver404, resolve
 
+from aftersales.core.browser import browser_sign_in
 from aftersales.core.screenshots import SHOTS, Shot
 
 
@@ -128,12 +129,7 @@ class Command(BaseCommand):
         )
         context.set_default_timeout(30_000)
         if shot.user:
-            page = context.new_page()
-            page.goto("/accounts/login/")
-            page.fill("#id_username", shot.user)
-            page.fill("#id_password", password)
-            page.click(".form-footer button")
-            page.wait_for_load_state("networkidle")
+            page = browser_sign_in(context, shot.user, password)
             if "/accounts/login/" in page.url:
                 raise CommandError(f"{shot.user} could not sign in: wrong --password?")
             page.close()
