@@ -23,8 +23,7 @@ from aftersales.customers.models import Asset, Organisation
 from aftersales.dispatch import demo as dispatch_demo
 from aftersales.feedback.demo import feedback_add
 from aftersales.knowledge.demo import knowledge_demo_create
-from aftersales.notifications.choices import Channel, OutboxStatus
-from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import outbox_settle_history
 from aftersales.rma.demo import rma_demo_create
 from aftersales.sla.sweep import sla_sweep
 
@@ -98,9 +97,7 @@ def demo_load(*, password: str | None = None, seed: int = SEED) -> DemoReport:
         sla_sweep(now=anchor)
         # The mail and SMS of that history went out long ago; the worker still brings the
         # in-app ones to each person's bell (and the console is not flooded on first start).
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exclude(
-            channel=Channel.IN_APP
-        ).update(status=OutboxStatus.SENT, sent_at=anchor)
+        outbox_settle_history(at=anchor)
         states = Counter(Case.objects.values_list("status", flat=True))
         missing = set(Status.values) - set(states)
         if missing:
