@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import MANAGER_LEVELS, Role
@@ -50,6 +50,11 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepRep
     while _sweep_batch(moment, batch, report):
         pass
     return report
+
+
+def sla_next_due(*, until: dt.datetime) -> dt.datetime | None:
+    """The earliest moment a reminder, step or breach is due, up to `until`; None if none."""
+    return _pending_due(until).aggregate(at=Min("due_at"))["at"]
 
 
 def _pending_due(moment: dt.datetime):

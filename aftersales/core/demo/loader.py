@@ -15,7 +15,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.cases.choices import Status
 from aftersales.cases.models import Case, Consultation, TimelineEntry
-from aftersales.core.clock import now
+from aftersales.core.clock import frozen, now
 from aftersales.core.demo import catalogue, customers, people
 from aftersales.core.demo.plan import stories_plan
 from aftersales.core.demo.stories import World, stories_run
@@ -25,7 +25,7 @@ from aftersales.feedback.demo import feedback_add
 from aftersales.knowledge.demo import knowledge_demo_create
 from aftersales.notifications.services import outbox_settle_history
 from aftersales.rma.demo import rma_demo_create
-from aftersales.sla.sweep import sla_sweep
+from aftersales.sla.sweep import sla_next_due, sla_sweep
 
 SEED = 20240517
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -68,6 +68,14 @@ def _roles(spec: people.UserSpec) -> str:
     return ", ".join(str(Role(role).label) for role in spec.roles)
 
 
+def _sweep_until(moment: dt.datetime) -> None:
+    """What the worker's sweep would have done up to `moment`, each at the minute it fell due:
+    reminders, escalation steps and breaches stamped with their own times."""
+    while (due := sla_next_due(until=moment)) is not None:
+        with frozen(due):
+            sla_sweep(now=due)
+
+
 def demo_load(*, password: str | None = None, seed: int = SEED) -> DemoReport:
     """Load the whole dataset: customers, people, and a few months of cases told through the
     case services, each step at its moment. Every user gets `password`, or one of their own."""
@@ -86,7 +94,7 @@ def demo_load(*, password: str | None = None, seed: int = SEED) -> DemoReport:
         teams = people.teams_create(users=users)
         portal = {user.organisation.code: user for user in users.values() if user.is_customer}
         world = World(anchor=anchor, users=users, teams=teams, orgs=orgs, portal=portal)
-        stories_run(stories_plan(world, seed))
+        stories_run(stories_plan(world, seed), before=_sweep_until)
         # Survey answers and revisit calls, with a generator of their own so that the
         # stories stay as they were.
         feedback_add(rng=random.Random(seed + 1), anchor=anchor, desk=users["dispatcher"])

@@ -402,12 +402,15 @@ def confirm_and_close(
     story.then(wait, close, office=True)
 
 
-def stories_run(stories: list[Story]) -> None:
-    """Run every story's steps in time order, the clock frozen at each step's moment."""
+def stories_run(stories: list[Story], *, before: Callable[[dt.datetime], None] | None = None):
+    """Run every story's steps in time order, the clock frozen at each step's moment;
+    `before(at)` runs first (the worker's sweep of what fell due meanwhile)."""
     queue = [(story.steps[0].at, index, 0) for index, story in enumerate(stories) if story.steps]
     heapq.heapify(queue)
     while queue:
         at, index, position = heapq.heappop(queue)
+        if before is not None:
+            before(at)
         story = stories[index]
         with frozen(at):
             result = story.steps[position].run(story.case)

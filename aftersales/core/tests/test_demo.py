@@ -101,6 +101,12 @@ class LoadedDemoTests(TestCase):
         self.assertTrue(board.awaiting)
         self.assertTrue(any(item.case.confirmed_at for item in board.awaiting))  # confirmed
 
+    def test_the_sweep_ran_through_the_history_each_step_at_its_own_time(self):
+        steps = TimelineEntry.objects.filter(kind__in=["sla_reminder", "sla_escalation"])
+        moments = set(steps.values_list("created_at", flat=True))
+        self.assertGreater(len(moments), 10)
+        self.assertLess(min(moments), now() - dt.timedelta(days=2))
+
     def test_only_the_in_app_messages_of_the_history_wait_for_the_worker(self):
         pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
         self.assertTrue(pending.exists())
