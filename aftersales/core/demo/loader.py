@@ -101,8 +101,9 @@ def demo_load(*, password: str | None = None, seed: int = SEED) -> DemoReport:
         rma_demo_create(anchor=anchor, users=users)
         knowledge_demo_create(users=users)
         # The clocks as the worker leaves them: reminders, escalation steps and breaches
-        # due by now have fired (a manager finds escalations addressed to them).
-        sla_sweep(now=anchor)
+        # due by now have fired, each at its time (a manager finds escalations addressed
+        # to them); the cases opened after the stories (complaints, RMA) included.
+        _sweep_until(anchor)
         # The mail and SMS of that history went out long ago; the worker still brings the
         # in-app ones to each person's bell (and the console is not flooded on first start).
         outbox_settle_history(at=anchor)
