@@ -3,6 +3,7 @@ and a manifest storage that tolerates references a package does not ship (source
 
 from pathlib import Path
 
+from django.contrib.staticfiles.apps import StaticFilesConfig as DjangoStaticFilesConfig
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import Warning as CheckWarning
 from django.core.files.storage import FileSystemStorage
@@ -78,3 +79,16 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
         except ValueError:
             # A package's CSS may name a file it does not ship (a source map): keep the name.
             return name
+
+
+class StaticFilesConfig(DjangoStaticFilesConfig):
+    """Collect static files without what would name outside addresses and is never served:
+    the admin's unminified XRegExp (its documentation comments; the admin loads the minified
+    copy unless DEBUG is on, and only for prepopulated fields, which no admin here has) and
+    the Redoc bundle (its logo comes from a CDN; the API docs are Swagger UI)."""
+
+    ignore_patterns = [
+        *DjangoStaticFilesConfig.ignore_patterns,
+        "admin/js/vendor/xregexp/xregexp.js",
+        "drf_spectacular_sidecar/redoc/*",
+    ]
