@@ -56,6 +56,7 @@ def test_dashboard_shows_the_figures_and_loads_echarts_from_the_app(client, mana
     assert 'id="report-charts"' in page
     assert "Engineer scorecards" in page and "Faults by cause" in page
     assert 'value="HDGA" selected' in page
+    assert '<h2 class="page-title">Reports</h2>' in page
 
 
 def test_a_bad_filter_says_why_and_shows_the_default_period(client, manager, month_data):
@@ -71,6 +72,11 @@ def test_field_service_page(client, dispatcher, month_data):
     assert response.status_code == 200
     assert "Parts used per asset model" in response.text
     assert "Loaners out" in response.text
+    assert '<h2 class="page-title">Reports: Field service</h2>' in response.text
+    assert (
+        'data-testid="report-period"' in response.text
+        and 'data-testid="monthly-report"' in response.text
+    )
 
 
 def test_the_dashboard_exports_every_report_to_excel(
