@@ -276,6 +276,18 @@ def test_labels_translate():
         assert str(Status.RESOLVED.label) == "Resolved"
 
 
+@pytest.mark.parametrize(
+    ("language", "units"),
+    [("zh-hans", ("天", "小时", "分钟")), ("en", ("d", "h", "m"))],
+)
+def test_the_countdowns_units_come_in_the_pages_language(client, engineer, language, units):
+    """The SLA countdowns are drawn in the browser from units the page carries."""
+    client.force_login(engineer)
+    page = client.get(reverse("workspace:my-work"), HTTP_ACCEPT_LANGUAGE=language).text
+    day, hour, minute = units
+    assert f'data-unit-day="{day}" data-unit-hour="{hour}" data-unit-minute="{minute}"' in page
+
+
 def test_a_service_refusal_speaks_chinese(dispatcher, org_a):
     future = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
