@@ -3,7 +3,7 @@ and a manifest storage that tolerates references a package does not ship (source
 
 from pathlib import Path
 
-from django.contrib.staticfiles.apps import StaticFilesConfig as DjangoStaticFilesConfig
+from django.contrib.staticfiles.finders import AppDirectoriesFinder as DjangoAppDirectoriesFinder
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import Warning as CheckWarning
 from django.core.files.storage import FileSystemStorage
@@ -81,14 +81,15 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
             return name
 
 
-class StaticFilesConfig(DjangoStaticFilesConfig):
-    """Collect static files without what would name outside addresses and is never served:
-    the admin's unminified XRegExp (its documentation comments; the admin loads the minified
-    copy unless DEBUG is on, and only for prepopulated fields, which no admin here has) and
-    the Redoc bundle (its logo comes from a CDN; the API docs are Swagger UI)."""
+# Files of the installed apps never collected: they name outside addresses and are never
+# served. The admin's unminified XRegExp (in its documentation comments; the admin loads the
+# minified copy unless DEBUG is on, and only for prepopulated fields, which no admin here
+# has) and the Redoc bundle (its logo comes from a CDN; the API docs are Swagger UI).
+NOT_COLLECTED = ("admin/js/vendor/xregexp/xregexp.js", "drf_spectacular_sidecar/redoc/*")
 
-    ignore_patterns = [
-        *DjangoStaticFilesConfig.ignore_patterns,
-        "admin/js/vendor/xregexp/xregexp.js",
-        "drf_spectacular_sidecar/redoc/*",
-    ]
+
+class AppDirectoriesFinder(DjangoAppDirectoriesFinder):
+    """The apps' static files, less NOT_COLLECTED."""
+
+    def list(self, ignore_patterns):
+        return super().list([*(ignore_patterns or []), *NOT_COLLECTED])

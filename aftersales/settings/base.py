@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "aftersales.core.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles
+    "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -127,7 +127,7 @@ STATIC_ROOT = env.STATIC_ROOT
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "aftersales.core.staticfiles.AppDirectoriesFinder",
     # Front-end packages, read where npm installed them: never copied into the repository.
     "aftersales.core.staticfiles.NpmFinder",
 ]
